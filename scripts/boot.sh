@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# boot.sh ARCH [debug]: boot the built kernel under QEMU (TCG) with the
+# architecture's emulated IOMMU and a virtio-blk disk behind it, run the
+# guest tests, and leave the console, the KTAP output and the host checks
+# in build/runs/ARCH[-debug]/.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+arch=${1:?usage: boot.sh ARCH [debug]}
+variant=${2:-}
+check_arch "$arch"
+run=$BUILD/runs/$arch${variant:+-$variant}
+kernel=$(kernel_image "$arch" "$variant")
+initrd=$BUILD/guest-$arch/initramfs.cpio
+timeout=${BOOT_TIMEOUT:-900}
+[ -f "$kernel" ] || die "no kernel at $kernel: make build ARCH=$arch"
+[ -f "$initrd" ] || die "no guest at $initrd: scripts/guest.sh $arch"
+
+rm -rf "$run"
+mkdir -p "$run"
+"$BUILD/dmadisk" create "$run/disk.img"
+
+common=(-nodefaults -display none -no-reboot -smp 2 -m 2G
+	-kernel "$kernel" -initrd "$initrd"
+	-serial "file:$run/console.log"
+	-device virtio-serial-pci
+	-chardev "file,id=ktap,path=$run/ktap.txt" -device virtconsole,chardev=ktap
+	-drive "file=$run/disk.img,if=none,id=d0,format=raw"
+	-device "virtio-blk-pci,drive=d0,serial=iommu-dmatest,iommu_platform=on,disable-legacy=on,ats=on")
+append="panic=-1 oops=panic rdinit=/init iommu.strict=1 ${APPEND:-}"
+
+case "$arch" in
+x86_64)
+	qemu=(qemu-system-x86_64 -accel tcg -machine q35 -cpu max
+		-device intel-iommu,intremap=on,x-scalable-mode=on,device-iotlb=on,aw-bits=48)
+	append="console=ttyS0 intel_iommu=on,sm_on $append"
+	;;
+arm64)
+	qemu=(qemu-system-aarch64 -accel tcg -machine virt,iommu=smmuv3,gic-version=3
+		-cpu max,pauth-impdef=on)
+	append="console=ttyAMA0 $append"
+	;;
+esac
+
+log "boot $arch${variant:+ $variant}: ${qemu[0]} (timeout ${timeout}s)"
+echo "${qemu[*]} ${common[*]} -append \"$append\"" >"$run/qemu.cmd"
+start=$(date +%s)
+rc=0
+timeout --foreground -k 10 "$timeout" "${qemu[@]}" "${common[@]}" -append "$append" \
+	</dev/null >"$run/qemu.out" 2>&1 || rc=$?
+secs=$(($(date +%s) - start))
+echo "$secs" >"$run/seconds"
+echo "$rc" >"$run/qemu.rc"
+
+# Host-side results, one KTAP-style line each.
+{
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		echo "not ok qemu_exits # timed out after ${timeout}s"
+	elif [ "$rc" != 0 ]; then
+		echo "not ok qemu_exits # exit status $rc: $(head -c 300 "$run/qemu.out")"
+	else
+		echo "ok qemu_exits # ${secs}s"
+	fi
+	if "$BUILD/dmadisk" verify "$run/disk.img" 2>"$run/dmadisk.err"; then
+		echo "ok disk_holds_guest_writes"
+	else
+		echo "not ok disk_holds_guest_writes # $(cat "$run/dmadisk.err")"
+	fi
+} >"$run/host.txt"
+log "boot $arch${variant:+ $variant}: qemu exit $rc after ${secs}s; console in $run/console.log"

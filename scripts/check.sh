@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# check.sh: the test suite. Applies the series, builds and boots both
+# architectures with their emulated IOMMU, runs the guest tests, boots the
+# x86_64 debug kernel (DEBUG=0 skips it), runs the static checks, and ends
+# with "N passed, N failed, N skipped". Exit status 1 if anything failed.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+results=$BUILD/results.txt
+mkdir -p "$BUILD"
+: >"$results"
+t0=$(date +%s)
+"$TOP/scripts/deps.sh"
+log "base: $SRC_PKG $(src_version); series: $(series_patches | wc -l) patches"
+
+if ! "$TOP/scripts/tree.sh" 2>"$BUILD/tree.log"; then
+	cat "$BUILD/tree.log" >&2
+	echo "FAIL series applies to $SRC_PKG $(src_version) # $(tail -1 "$BUILD/tree.log")" >>"$results"
+	exec "$TOP/scripts/verdict.py" summary "$results"
+fi
+cat "$BUILD/tree.log" >&2
+echo "PASS series applies to $SRC_PKG $(src_version)" >>"$results"
+
+# Exporting the applied tree must give back patches/ byte for byte.
+tmp=$(mktemp -d)
+git -C "$LINUX" format-patch -q --zero-commit --no-signature -o "$tmp" "$BASE_TAG..HEAD"
+if diff -r -x series -x cover-letter -x checkpatch-exceptions "$PATCHES" "$tmp" \
+	>"$BUILD/roundtrip.diff" 2>&1; then
+	echo "PASS patches/ round-trips through the tree" >>"$results"
+else
+	echo "FAIL patches/ round-trips through the tree # see $BUILD/roundtrip.diff" >>"$results"
+fi
+rm -rf "$tmp"
+
+for arch in x86_64 arm64; do
+	"$TOP/scripts/arch-run.sh" "$arch" "" "$results"
+done
+if [ "${DEBUG:-1}" = 1 ]; then
+	"$TOP/scripts/arch-run.sh" x86_64 debug "$results"
+fi
+"$TOP/scripts/checks.sh" "$results"
+
+log "check: $(($(date +%s) - t0)) s in all"
+exec "$TOP/scripts/verdict.py" summary "$results"

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# config.sh ARCH [debug]: tinyconfig + kconfig/ fragments, then verify that
+# every symbol a fragment asks for survived olddefconfig.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+arch=${1:?usage: config.sh ARCH [debug]}
+variant=${2:-}
+check_arch "$arch"
+out=$(kout "$arch" "$variant")
+frags=("$TOP/kconfig/common.config" "$TOP/kconfig/$arch.config")
+if [ "$variant" = debug ]; then
+	frags+=("$TOP/kconfig/debug.config")
+	[ "${KASAN:-0}" = 1 ] && frags+=("$TOP/kconfig/kasan.config")
+fi
+extra=${KCONFIG_EXTRA:-}
+[ -n "$extra" ] && frags+=("$extra")
+
+mkdir -p "$out"
+stamp=$(cat "${frags[@]}" <(git -C "$LINUX" rev-parse HEAD) | sha256sum | cut -d' ' -f1)
+if [ -f "$out/.config" ] && [ "$(cat "$out/.config.stamp" 2>/dev/null)" = "$stamp" ]; then
+	log "config $arch${variant:+ $variant}: up to date"
+	exit 0
+fi
+rm -f "$out/.config.stamp"
+log "config $arch${variant:+ $variant}: tinyconfig + ${frags[*]##*/}"
+kmake "$arch" "$variant" -s tinyconfig >/dev/null
+(cd "$out" && ARCH=$arch "$LINUX/scripts/kconfig/merge_config.sh" -m -O "$out" \
+	"$out/.config" "${frags[@]}" >"$out/merge_config.log")
+kmake "$arch" "$variant" -s olddefconfig >/dev/null
+
+# Every CONFIG_X=v and "# CONFIG_X is not set" in a fragment must hold.
+bad=0
+while IFS= read -r line; do
+	case "$line" in
+	CONFIG_*=*)
+		sym=${line%%=*}
+		if ! grep -qxF "$line" "$out/.config"; then
+			got=$(grep -E "^(# )?$sym[= ]" "$out/.config" || echo "$sym undefined")
+			echo "  dropped: $line (got: $got)" >&2
+			bad=1
+		fi
+		;;
+	"# CONFIG_"*" is not set")
+		sym=${line#\# }
+		sym=${sym%% *}
+		if grep -q "^$sym=" "$out/.config"; then
+			echo "  dropped: $line (got: $(grep "^$sym=" "$out/.config"))" >&2
+			bad=1
+		fi
+		;;
+	esac
+done < <(cat "${frags[@]}")
+[ $bad = 0 ] || die "config $arch${variant:+ $variant}: symbols above were dropped by olddefconfig (missing dependency?)"
+echo "$stamp" >"$out/.config.stamp"
+log "config $arch${variant:+ $variant}: all fragment symbols set"
