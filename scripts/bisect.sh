@@ -10,7 +10,7 @@ set -euo pipefail
 arches=("$@")
 [ ${#arches[@]} -gt 0 ] || arches=(x86_64 arm64)
 "$TOP/scripts/tree.sh"
-wt=$BUILD/linux-bisect
+wt=$BUILD/bisect/linux
 git -C "$LINUX" worktree prune
 [ -d "$wt" ] || git -C "$LINUX" worktree add -q --detach "$wt" "$BASE_TAG"
 mapfile -t commits < <(git -C "$LINUX" rev-list --reverse "$BASE_TAG..HEAD")
@@ -26,7 +26,7 @@ for c in "${commits[@]}"; do
 	git -C "$wt" checkout -q --detach "$c"
 	subj=$(git -C "$wt" log -1 --format=%s)
 	for arch in "${arches[@]}"; do
-		out=$BUILD/out-$arch-bisect
+		out=$BUILD/bisect/out-$arch
 		mkdir -p "$out"
 		cp "$(kout "$arch")/.config" "$out/.config"
 		target=bzImage

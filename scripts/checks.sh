@@ -8,7 +8,7 @@
 #   kernel-doc -none      touched .c and .h files
 #   sparse C=2            touched .c files, per architecture that builds them
 #   W=1                   drivers/iommu/, per architecture
-#   coccicheck report     directories of touched .c files
+#   coccicheck report     touched .c files (scripts/coccicheck per file)
 # Expects the kernels of both architectures to be built (scripts/build.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -17,7 +17,7 @@ results=${1:?usage: checks.sh RESULTS}
 det=$BUILD/checks
 rm -rf "$det"
 mkdir -p "$det"
-BASETREE=$BUILD/linux-base
+BASETREE=$BUILD/base/linux
 
 result() { echo "$1 $2${3:+ # $3}" >>"$results"; printf '%s %s%s\n' "$1" "$2" "${3:+ # $3}" >&2; }
 
@@ -27,8 +27,9 @@ norm() { sed -E -e "s#$LINUX/##g" -e "s#$BASETREE/##g" -e 's/:[0-9]+(:[0-9]+)?:/
 	-e 's/line [0-9]+/line N/g' "$1" | sort; }
 new_findings() { comm -13 <(norm "$1") <(norm "$2"); }
 
-# A git worktree of the base commit, with configured out-of-tree dirs, for
-# checks that compare against the base. Created on first use.
+# A git worktree of the base commit in build/base/linux, with out dirs in
+# build/base/out-ARCH, for checks that compare against the base. Created on
+# first use.
 base_tree() {
 	if [ ! -d "$BASETREE" ]; then
 		log "checks: creating base worktree"
@@ -40,7 +41,7 @@ base_tree() {
 base_make() {
 	local arch=$1
 	shift
-	local out=$BUILD/out-$arch-base
+	local out=$BUILD/base/out-$arch
 	mkdir -p "$out"
 	if ! cmp -s "$(kout "$arch")/.config" "$out/.config.src"; then
 		cp "$(kout "$arch")/.config" "$out/.config"
@@ -151,17 +152,27 @@ for arch in x86_64 arm64; do
 done
 
 # --- coccinelle ---------------------------------------------------------------
+# Every rule of scripts/coccinelle on each touched .c file, once, with the
+# include paths of an architecture that builds it (scripts/coccicheck's
+# per-file mode). Files neither kernel builds are not checked.
 if [ ${#touched_c[@]} -eq 0 ]; then
 	result SKIP "coccicheck" "the series touches no C file"
 else
 	command -v spatch >/dev/null || die "spatch missing: make deps"
-	mapfile -t dirs < <(printf '%s\n' "${touched_c[@]}" | xargs -n1 dirname | sort -u)
 	: >"$det/cocci-new.txt"
 	: >"$det/cocci-base.txt"
-	for d in "${dirs[@]}"; do
-		make -C "$LINUX" -s coccicheck MODE=report M="$d" J="$JOBS" >>"$det/cocci-new.txt" 2>/dev/null || true
-		[ -d "$BASETREE/$d" ] &&
-			{ make -C "$BASETREE" -s coccicheck MODE=report M="$d" J="$JOBS" >>"$det/cocci-base.txt" 2>/dev/null || true; }
+	n=0
+	for f in "${touched_c[@]}"; do
+		for arch in x86_64 arm64; do
+			[ -f "$(kout "$arch")/${f%.c}.o" ] || continue
+			n=$((n + 1))
+			kmake "$arch" "" C=2 CHECK=scripts/coccicheck MODE=report "${f%.c}.o" \
+				>>"$det/cocci-new.txt" 2>&1 || true
+			[ -f "$BASETREE/$f" ] &&
+				{ base_make "$arch" C=2 CHECK=scripts/coccicheck MODE=report "${f%.c}.o" \
+					>>"$det/cocci-base.txt" 2>&1 || true; }
+			break
+		done
 	done
 	grep -E '^[^ ]+:[0-9]+:' "$det/cocci-new.txt" >"$det/cocci-new.w" || true
 	grep -E '^[^ ]+:[0-9]+:' "$det/cocci-base.txt" >"$det/cocci-base.w" || true
@@ -169,6 +180,6 @@ else
 	if [ -s "$det/cocci-added.txt" ]; then
 		result FAIL "coccicheck" "$(wc -l <"$det/cocci-added.txt") new, first: $(head -1 "$det/cocci-added.txt")"
 	else
-		result PASS "coccicheck" "${#dirs[@]} directories"
+		result PASS "coccicheck" "$n files, $(wc -l <"$det/cocci-new.w") findings, all in the base too"
 	fi
 fi

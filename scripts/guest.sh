@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # guest.sh ARCH: build the guest initramfs (static init + static test
-# programs) for ARCH into build/guest-ARCH/initramfs.cpio.
+# programs) for ARCH into build/guest-ARCH/initramfs.cpio. GUEST_EXTRA may
+# name more C test programs to include.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -35,6 +36,12 @@ if [ ${#have[@]} -gt 0 ]; then
 			-o "$g/root/tests/$name" "$LINUX/$st"
 	done
 fi
+
+# GUEST_EXTRA: more C test programs (paths), e.g. to see the verdict fail.
+for src in ${GUEST_EXTRA:-}; do
+	log "guest $arch: extra test $(basename "$src" .c)"
+	$cc "${cflags[@]}" -o "$g/root/tests/$(basename "$src" .c)" "$src"
+done
 
 # A cpio list for the kernel's gen_init_cpio: no root needed for /dev nodes.
 gcc -O2 -o "$g/gen_init_cpio" "$LINUX/usr/gen_init_cpio.c"

@@ -9,6 +9,10 @@ SRC_PKG=linux-source-6.1
 SRC_TAR=/usr/src/linux-source-6.1.tar.xz
 BASE_TAG=base
 JOBS=${JOBS:-$(nproc)}
+# Trees that sit beside their out dirs the same way (build/linux and
+# build/out-ARCH, build/base/linux and build/base/out-ARCH, ...) share ccache
+# hits: paths below $BUILD are hashed relative to the compiler's directory.
+export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
 
 log() { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
