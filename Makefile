@@ -41,7 +41,7 @@ build: tree ## build the kernel for ARCH (VARIANT=debug for the debug kernel)
 guest: tree
 	$(S)/guest.sh $(ARCH)
 
-boot: ## boot the built kernel for ARCH and judge the run
+boot: guest ## boot the built kernel for ARCH and judge the run
 	@: > build/boot-$(ARCH).txt
 	$(S)/boot.sh $(ARCH) $(VARIANT)
 	$(S)/verdict.py run $(ARCH)$(if $(VARIANT),-$(VARIANT)) build/runs/$(ARCH)$(if $(VARIANT),-$(VARIANT)) build/boot-$(ARCH).txt

@@ -11,8 +11,10 @@ results=$3
 label=$arch${variant:+-$variant}
 check_arch "$arch"
 
-if ! "$TOP/scripts/build.sh" "$arch" "$variant"; then
-	echo "FAIL $label: kernel configures and builds # see $(kout "$arch" "$variant")/build.log" >>"$results"
+mkdir -p "$BUILD"
+if ! "$TOP/scripts/build.sh" "$arch" "$variant" 2> >(tee "$BUILD/build-$label.log" >&2); then
+	why=$(grep '^ERROR:' "$BUILD/build-$label.log" | tail -1)
+	echo "FAIL $label: kernel configures and builds # ${why#ERROR: }" >>"$results"
 	exit 0
 fi
 echo "PASS $label: kernel configures and builds" >>"$results"

@@ -27,6 +27,16 @@ norm() { sed -E -e "s#$LINUX/##g" -e "s#$BASETREE/##g" -e 's/:[0-9]+(:[0-9]+)?:/
 	-e 's/line [0-9]+/line N/g' "$1" | sort; }
 new_findings() { comm -13 <(norm "$1") <(norm "$2"); }
 
+# checked_all LOG OBJ...: print the objects whose source the checker (sparse
+# or coccicheck, both run through kbuild's "CHECK" step) did not check.
+checked_all() {
+	local log=$1 o
+	shift
+	for o in "$@"; do
+		grep -qE "^  CHECK +(.*/)?${o%.o}\.c\$" "$log" || printf ' %s' "${o%.o}.c"
+	done
+}
+
 # A git worktree of the base commit in build/base/linux, with out dirs in
 # build/base/out-ARCH, for checks that compare against the base. Created on
 # first use.
@@ -68,12 +78,17 @@ for p in "${series[@]}"; do
 	name=$(basename "$p")
 	ignore=$(awk -v n="$name" '$1 == n { printf "%s%s", sep, $2; sep = "," }' \
 		"$PATCHES/checkpatch-exceptions" 2>/dev/null || true)
-	if (cd "$LINUX" && ./scripts/checkpatch.pl --strict --no-summary --quiet \
-		${ignore:+--ignore "$ignore"} "$p") >"$det/checkpatch-$name.txt" 2>&1; then
+	# Debian's python3 first: its spdxcheck.py needs python3-ply.
+	if (cd "$LINUX" && PATH=/usr/bin:/bin:$PATH ./scripts/checkpatch.pl --strict \
+		--no-summary --quiet ${ignore:+--ignore "$ignore"} "$p") >"$det/checkpatch-$name.txt" 2>&1 &&
+		! grep -q '^Traceback' "$det/checkpatch-$name.txt"; then
 		result PASS "checkpatch: $name"
 	else
 		result FAIL "checkpatch: $name" \
-			"$(grep -cE '^(ERROR|WARNING|CHECK):' "$det/checkpatch-$name.txt") findings, first: $(grep -m1 -E '^(ERROR|WARNING|CHECK):' "$det/checkpatch-$name.txt")"
+			"$(grep -cE '^(ERROR|WARNING|CHECK):' "$det/checkpatch-$name.txt") findings, worst: $(
+				grep -m1 '^ERROR:' "$det/checkpatch-$name.txt" ||
+				grep -m1 '^WARNING:' "$det/checkpatch-$name.txt" ||
+				grep -m1 '^CHECK:' "$det/checkpatch-$name.txt")"
 		sed 's/^/  | /' "$det/checkpatch-$name.txt" | head -40 >&2
 	fi
 done
@@ -83,7 +98,11 @@ mapfile -t touched < <(git -C "$LINUX" diff --name-only --diff-filter=AM "$BASE_
 mapfile -t touched_c < <(printf '%s\n' "${touched[@]}" | grep '\.c$' || true)
 
 # --- kernel-doc ------------------------------------------------------------
-if [ ${#touched[@]} -eq 0 ]; then
+# First make sure kernel-doc reports a broken comment at all.
+printf '/**\n * kdoc_selftest() - Broken on purpose\n */\nint kdoc_selftest(int undocumented);\n' >"$det/kdoc-selftest.c"
+if ! "$LINUX/scripts/kernel-doc" -none "$det/kdoc-selftest.c" 2>&1 | grep -q "undocumented"; then
+	result FAIL "kernel-doc" "scripts/kernel-doc reports nothing on a broken comment"
+elif [ ${#touched[@]} -eq 0 ]; then
 	result SKIP "kernel-doc" "the series touches no C file"
 else
 	: >"$det/kdoc-base.txt"
@@ -120,7 +139,10 @@ for arch in x86_64 arm64; do
 	grep -E 'warning:|error:' "$det/w1-$arch-new.txt" >"$det/w1-$arch-new.w" || true
 	grep -E 'warning:|error:' "$det/w1-$arch-base.txt" >"$det/w1-$arch-base.w" || true
 	new_findings "$det/w1-$arch-base.w" "$det/w1-$arch-new.w" >"$det/w1-$arch-added.txt"
-	if [ -s "$det/w1-$arch-added.txt" ]; then
+	if ! grep -q ' CC  *drivers/iommu/' "$det/w1-$arch-new.txt" ||
+		! grep -q ' CC  *drivers/iommu/' "$det/w1-$arch-base.txt"; then
+		result FAIL "W=1 drivers/iommu $arch" "did not compile drivers/iommu/ (see $det/w1-$arch-*.txt)"
+	elif [ -s "$det/w1-$arch-added.txt" ]; then
 		result FAIL "W=1 drivers/iommu $arch" "$(wc -l <"$det/w1-$arch-added.txt") new, first: $(head -1 "$det/w1-$arch-added.txt")"
 	else
 		result PASS "W=1 drivers/iommu $arch" "$(wc -l <"$det/w1-$arch-new.w") warnings, all in the base too"
@@ -134,6 +156,7 @@ for arch in x86_64 arm64; do
 	fi
 	command -v sparse >/dev/null || die "sparse missing: make deps"
 	kmake "$arch" "" C=2 "${objs[@]}" >"$det/sparse-$arch-new.txt" 2>&1 || true
+	unchecked=$(checked_all "$det/sparse-$arch-new.txt" "${objs[@]}")
 	base_objs=()
 	for o in "${objs[@]}"; do
 		[ -f "$BASETREE/${o%.o}.c" ] && base_objs+=("$o")
@@ -144,7 +167,9 @@ for arch in x86_64 arm64; do
 	grep -E ': (warning|error):' "$det/sparse-$arch-new.txt" >"$det/sparse-$arch-new.w" || true
 	grep -E ': (warning|error):' "$det/sparse-$arch-base.txt" >"$det/sparse-$arch-base.w" || true
 	new_findings "$det/sparse-$arch-base.w" "$det/sparse-$arch-new.w" >"$det/sparse-$arch-added.txt"
-	if [ -s "$det/sparse-$arch-added.txt" ]; then
+	if [ -n "$unchecked" ]; then
+		result FAIL "sparse $arch" "sparse did not check$unchecked (see $det/sparse-$arch-new.txt)"
+	elif [ -s "$det/sparse-$arch-added.txt" ]; then
 		result FAIL "sparse $arch" "$(wc -l <"$det/sparse-$arch-added.txt") new, first: $(head -1 "$det/sparse-$arch-added.txt")"
 	else
 		result PASS "sparse $arch" "${#objs[@]} files"
@@ -154,30 +179,50 @@ done
 # --- coccinelle ---------------------------------------------------------------
 # Every rule of scripts/coccinelle on each touched .c file, once, with the
 # include paths of an architecture that builds it (scripts/coccicheck's
-# per-file mode). Files neither kernel builds are not checked.
+# per-file mode). The base and the series are checked side by side, one
+# core each. Files neither kernel builds are not checked.
 if [ ${#touched_c[@]} -eq 0 ]; then
 	result SKIP "coccicheck" "the series touches no C file"
 else
 	command -v spatch >/dev/null || die "spatch missing: make deps"
-	: >"$det/cocci-new.txt"
-	: >"$det/cocci-base.txt"
+	declare -A cocci_objs=()
 	n=0
 	for f in "${touched_c[@]}"; do
 		for arch in x86_64 arm64; do
-			[ -f "$(kout "$arch")/${f%.c}.o" ] || continue
-			n=$((n + 1))
-			kmake "$arch" "" C=2 CHECK=scripts/coccicheck MODE=report "${f%.c}.o" \
-				>>"$det/cocci-new.txt" 2>&1 || true
-			[ -f "$BASETREE/$f" ] &&
-				{ base_make "$arch" C=2 CHECK=scripts/coccicheck MODE=report "${f%.c}.o" \
-					>>"$det/cocci-base.txt" 2>&1 || true; }
-			break
+			if [ -f "$(kout "$arch")/${f%.c}.o" ]; then
+				cocci_objs[$arch]+=" ${f%.c}.o"
+				n=$((n + 1))
+				break
+			fi
 		done
 	done
+	: >"$det/cocci-new.txt"
+	: >"$det/cocci-base.txt"
+	unchecked=
+	for arch in "${!cocci_objs[@]}"; do
+		read -r -a objs <<<"${cocci_objs[$arch]}"
+		base_objs=()
+		for o in "${objs[@]}"; do
+			[ -f "$BASETREE/${o%.o}.c" ] && base_objs+=("$o")
+		done
+		kmake "$arch" "" -j1 C=2 CHECK="$LINUX/scripts/coccicheck" MODE=report \
+			"${objs[@]}" >"$det/cocci-new-$arch.txt" 2>&1 &
+		if [ ${#base_objs[@]} -gt 0 ]; then
+			base_make "$arch" -j1 C=2 CHECK="$BASETREE/scripts/coccicheck" MODE=report \
+				"${base_objs[@]}" >"$det/cocci-base-$arch.txt" 2>&1 || true
+		fi
+		wait $! || true
+		cat "$det/cocci-new-$arch.txt" >>"$det/cocci-new.txt"
+		[ ! -f "$det/cocci-base-$arch.txt" ] || cat "$det/cocci-base-$arch.txt" >>"$det/cocci-base.txt"
+		unchecked="$unchecked$(checked_all "$det/cocci-new-$arch.txt" "${objs[@]}")"
+	done
+	grep -qE 'coccicheck: not found|No such file' "$det/cocci-new.txt" && unchecked="$unchecked (coccicheck failed to start)"
 	grep -E '^[^ ]+:[0-9]+:' "$det/cocci-new.txt" >"$det/cocci-new.w" || true
 	grep -E '^[^ ]+:[0-9]+:' "$det/cocci-base.txt" >"$det/cocci-base.w" || true
 	new_findings "$det/cocci-base.w" "$det/cocci-new.w" >"$det/cocci-added.txt"
-	if [ -s "$det/cocci-added.txt" ]; then
+	if [ -n "$unchecked" ]; then
+		result FAIL "coccicheck" "coccicheck did not run on$unchecked (see $det/cocci-new.txt)"
+	elif [ -s "$det/cocci-added.txt" ]; then
 		result FAIL "coccicheck" "$(wc -l <"$det/cocci-added.txt") new, first: $(head -1 "$det/cocci-added.txt")"
 	else
 		result PASS "coccicheck" "$n files, $(wc -l <"$det/cocci-new.w") findings, all in the base too"

@@ -31,7 +31,7 @@ kmake "$arch" "$variant" -s tinyconfig >/dev/null
 kmake "$arch" "$variant" -s olddefconfig >/dev/null
 
 # Every CONFIG_X=v and "# CONFIG_X is not set" in a fragment must hold.
-bad=0
+bad=
 while IFS= read -r line; do
 	case "$line" in
 	CONFIG_*=*)
@@ -39,7 +39,7 @@ while IFS= read -r line; do
 		if ! grep -qxF "$line" "$out/.config"; then
 			got=$(grep -E "^(# )?$sym[= ]" "$out/.config" || echo "$sym undefined")
 			echo "  dropped: $line (got: $got)" >&2
-			bad=1
+			bad="$bad ${sym#CONFIG_}"
 		fi
 		;;
 	"# CONFIG_"*" is not set")
@@ -47,11 +47,11 @@ while IFS= read -r line; do
 		sym=${sym%% *}
 		if grep -q "^$sym=" "$out/.config"; then
 			echo "  dropped: $line (got: $(grep "^$sym=" "$out/.config"))" >&2
-			bad=1
+			bad="$bad ${sym#CONFIG_}"
 		fi
 		;;
 	esac
 done < <(cat "${frags[@]}")
-[ $bad = 0 ] || die "config $arch${variant:+ $variant}: symbols above were dropped by olddefconfig (missing dependency?)"
+[ -z "$bad" ] || die "config $arch${variant:+ $variant}: olddefconfig dropped$bad (missing dependency?)"
 echo "$stamp" >"$out/.config.stamp"
 log "config $arch${variant:+ $variant}: all fragment symbols set"

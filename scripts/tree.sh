@@ -98,7 +98,8 @@ while read -r p; do
 	[ -n "$p" ] || continue
 	n=$((n + 1))
 	if ! git -C "$LINUX" am -q --keep-cr "$p" >"$BUILD/am.log" 2>&1; then
-		cat "$BUILD/am.log" >&2
+		grep -v -e '^hint:' -e '^When you have' -e '^If you prefer' -e '^To restore' \
+			-e '^Patch failed at' "$BUILD/am.log" >&2
 		git -C "$LINUX" am --abort || true
 		git -C "$LINUX" checkout -q -f -B work "$BASE_TAG"
 		rm -f "$state"
