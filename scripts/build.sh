@@ -9,7 +9,7 @@ variant=${2:-}
 check_arch "$arch"
 "$TOP/scripts/config.sh" "$arch" "$variant"
 out=$(kout "$arch" "$variant")
-log "build $arch${variant:+ $variant} ($(git -C "$LINUX" describe --always --tags), -j$JOBS${CCACHE_DIR:+, ccache})"
+log "build $arch${variant:+ $variant} ($(git -C "$LINUX" describe --always --tags), -j$JOBS$(command -v ccache >/dev/null && echo ', ccache'))"
 start=$(date +%s)
 target=bzImage
 [ "$arch" = arm64 ] && target=Image

@@ -83,6 +83,8 @@ for p in "${series[@]}"; do
 		--no-summary --quiet ${ignore:+--ignore "$ignore"} "$p") >"$det/checkpatch-$name.txt" 2>&1 &&
 		! grep -q '^Traceback' "$det/checkpatch-$name.txt"; then
 		result PASS "checkpatch: $name"
+	elif grep -q '^Traceback' "$det/checkpatch-$name.txt"; then
+		result FAIL "checkpatch: $name" "checkpatch's SPDX check crashed: $(tail -1 "$det/checkpatch-$name.txt")"
 	else
 		result FAIL "checkpatch: $name" \
 			"$(grep -cE '^(ERROR|WARNING|CHECK):' "$det/checkpatch-$name.txt") findings, worst: $(
