@@ -18,8 +18,8 @@ mkdir -p "$BUILD"
 run=$BUILD/runs/$arch
 console=$run/console.log
 case "$arch" in
-x86_64) iommu=$(grep -m1 -oE 'DMAR: (Intel\(R\) Virtualization Technology for Directed I/O|IOMMU enabled)' "$console" || true)
-	mode=$(grep -m1 -oE 'DMAR: Intel\(R\) Virtualization.*|DMAR-IR: Enabled IRQ remapping in [a-z0-9]+ mode' "$console" | tail -1 || true) ;;
+x86_64) iommu=$(grep -m1 -oE 'DMAR: dmar[0-9]+: reg_base_addr .*' "$console" || true)
+	mode=$(grep -m1 -oE 'DMAR-IR: Enabled IRQ remapping in [a-z0-9]+ mode' "$console" || true) ;;
 arm64) iommu=$(grep -m1 -oE 'arm-smmu-v3 [^ ]+: ias [0-9]+-bit, oas [0-9]+-bit.*' "$console" || true)
 	mode= ;;
 esac
