@@ -60,6 +60,8 @@ elif [ "$(cat "$LINUX/.git/iommu-sva-debver" 2>/dev/null)" != "$want_ver" ]; the
 	unpack
 fi
 
+# Fail here, not in a subshell below, if patches/series names a missing file.
+series_patches >/dev/null
 hash=$(inputs_hash)
 head=$(git -C "$LINUX" rev-parse HEAD)
 case "${1:-}" in
