@@ -209,11 +209,13 @@ else
 		done
 		kmake "$arch" "" -j1 C=2 CHECK="$LINUX/scripts/coccicheck" MODE=report \
 			"${objs[@]}" >"$det/cocci-new-$arch.txt" 2>&1 &
+		# Not $! later: the process substitutions in base_make reset it.
+		cocci_pid=$!
 		if [ ${#base_objs[@]} -gt 0 ]; then
 			base_make "$arch" -j1 C=2 CHECK="$BASETREE/scripts/coccicheck" MODE=report \
 				"${base_objs[@]}" >"$det/cocci-base-$arch.txt" 2>&1 || true
 		fi
-		wait $! || true
+		wait "$cocci_pid" || true
 		cat "$det/cocci-new-$arch.txt" >>"$det/cocci-new.txt"
 		[ ! -f "$det/cocci-base-$arch.txt" ] || cat "$det/cocci-base-$arch.txt" >>"$det/cocci-base.txt"
 		unchecked="$unchecked$(checked_all "$det/cocci-new-$arch.txt" "${objs[@]}")"
