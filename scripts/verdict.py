@@ -17,6 +17,9 @@ import sys
 RESULT = re.compile(r'^(ok|not ok)\s+(\d+)\s*-?\s*([^#]*?)\s*(?:#\s*(.*))?$')
 HOST = re.compile(r'^(ok|not ok)\s+([^#]*?)\s*(?:#\s*(.*))?$')
 PLAN = re.compile(r'^1\.\.(\d+)')
+# kselftest_harness's "#  RUN  name ..." line, which names a test whose
+# result line does not (6.1's harness prints "ok N # SKIP reason").
+RUN = re.compile(r'^#\s+RUN\s+(\S+)')
 
 # Lines that make a console bad, whatever the tests said.
 BAD = re.compile(
@@ -33,10 +36,15 @@ def parse_ktap(lines):
     """Return [(name, status, reason)] for the leaves of a nested KTAP doc."""
     done = {}    # depth -> results gathered at that depth
     plans = {}   # depth -> announced plan at that depth
+    running = {}  # depth -> test named by the last RUN line
     for raw in lines:
         raw = raw.rstrip('\n')
         stripped = raw.lstrip(' ')
         depth = (len(raw) - len(stripped)) // 4
+        m = RUN.match(stripped)
+        if m:
+            running[depth] = m.group(1)
+            continue
         m = PLAN.match(stripped)
         if m:
             plans[depth] = int(m.group(1))
@@ -45,7 +53,8 @@ def parse_ktap(lines):
         if not m:
             continue
         ok, _, name, directive = m.groups()
-        name = name.strip() or 'unnamed'
+        name = name.strip() or running.get(depth) or 'unnamed'
+        running.pop(depth, None)
         directive = (directive or '').strip()
         children = done.pop(depth + 1, [])
         plan = plans.pop(depth + 1, None)
