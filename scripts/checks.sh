@@ -221,6 +221,8 @@ else
 		unchecked="$unchecked$(checked_all "$det/cocci-new-$arch.txt" "${objs[@]}")"
 	done
 	grep -qE 'coccicheck: not found|No such file' "$det/cocci-new.txt" && unchecked="$unchecked (coccicheck failed to start)"
+	# A rule with an OCaml script needs a compiler at run time (ocaml-nox).
+	grep -qE 'No OCaml compiler found' "$det/cocci-new.txt" && unchecked="$unchecked (spatch found no OCaml compiler)"
 	grep -E '^[^ ]+:[0-9]+:' "$det/cocci-new.txt" >"$det/cocci-new.w" || true
 	grep -E '^[^ ]+:[0-9]+:' "$det/cocci-base.txt" >"$det/cocci-base.w" || true
 	new_findings "$det/cocci-base.w" "$det/cocci-new.w" >"$det/cocci-added.txt"
