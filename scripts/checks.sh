@@ -181,8 +181,9 @@ done
 # --- coccinelle ---------------------------------------------------------------
 # Every rule of scripts/coccinelle on each touched .c file, once, with the
 # include paths of an architecture that builds it (scripts/coccicheck's
-# per-file mode). The base and the series are checked side by side, one
-# core each. Files neither kernel builds are not checked.
+# per-file mode), on all cores. The base is checked afterwards, and only
+# for the files with findings: a finding counts if the base does not have
+# it too. Files neither kernel builds are not checked.
 if [ ${#touched_c[@]} -eq 0 ]; then
 	result SKIP "coccicheck" "the series touches no C file"
 else
@@ -203,22 +204,28 @@ else
 	unchecked=
 	for arch in "${!cocci_objs[@]}"; do
 		read -r -a objs <<<"${cocci_objs[$arch]}"
+		kmake "$arch" "" C=2 CHECK="$LINUX/scripts/coccicheck" MODE=report \
+			"${objs[@]}" >"$det/cocci-new-$arch.txt" 2>&1 || true
+		cat "$det/cocci-new-$arch.txt" >>"$det/cocci-new.txt"
+		unchecked="$unchecked$(checked_all "$det/cocci-new-$arch.txt" "${objs[@]}")"
+		# Files with findings; a finding outside the checked files (in a
+		# header) could come from any of them: then check them all.
+		found=$(grep -oE '^[^ ]+:[0-9]+:' "$det/cocci-new-$arch.txt" |
+			sed -E -e "s#^$LINUX/##" -e 's/:[0-9]+:$//' | sort -u || true)
 		base_objs=()
 		for o in "${objs[@]}"; do
-			[ -f "$BASETREE/${o%.o}.c" ] && base_objs+=("$o")
+			[ -f "$BASETREE/${o%.o}.c" ] || continue
+			[ -n "$found" ] || continue
+			if grep -qxF "${o%.o}.c" <<<"$found" ||
+			   grep -qvxF -f <(printf '%s\n' "${objs[@]/%.o/.c}") <<<"$found"; then
+				base_objs+=("$o")
+			fi
 		done
-		kmake "$arch" "" -j1 C=2 CHECK="$LINUX/scripts/coccicheck" MODE=report \
-			"${objs[@]}" >"$det/cocci-new-$arch.txt" 2>&1 &
-		# Not $! later: the process substitutions in base_make reset it.
-		cocci_pid=$!
 		if [ ${#base_objs[@]} -gt 0 ]; then
-			base_make "$arch" -j1 C=2 CHECK="$BASETREE/scripts/coccicheck" MODE=report \
+			base_make "$arch" C=2 CHECK="$BASETREE/scripts/coccicheck" MODE=report \
 				"${base_objs[@]}" >"$det/cocci-base-$arch.txt" 2>&1 || true
+			cat "$det/cocci-base-$arch.txt" >>"$det/cocci-base.txt"
 		fi
-		wait "$cocci_pid" || true
-		cat "$det/cocci-new-$arch.txt" >>"$det/cocci-new.txt"
-		[ ! -f "$det/cocci-base-$arch.txt" ] || cat "$det/cocci-base-$arch.txt" >>"$det/cocci-base.txt"
-		unchecked="$unchecked$(checked_all "$det/cocci-new-$arch.txt" "${objs[@]}")"
 	done
 	grep -qE 'coccicheck: not found|No such file' "$det/cocci-new.txt" && unchecked="$unchecked (coccicheck failed to start)"
 	# A rule with an OCaml script needs a compiler at run time (ocaml-nox).
