@@ -28,7 +28,10 @@ common=(-nodefaults -display none -no-reboot -smp 2 -m 2G
 	-chardev "file,id=ktap,path=$run/ktap.txt" -device virtconsole,chardev=ktap
 	-drive "file=$run/disk.img,if=none,id=d0,format=raw"
 	-device "virtio-blk-pci,drive=d0,serial=iommu-dmatest,iommu_platform=on,disable-legacy=on,ats=on")
-append="panic=-1 oops=panic rdinit=/init iommu.strict=1 ${APPEND:-}"
+# A hung task (30 s), a soft lockup (20 s) or an RCU stall (21 s) panics,
+# and panic=-1 with -no-reboot ends the run there.
+append="panic=-1 oops=panic hung_task_panic=1 softlockup_panic=1"
+append="$append sysctl.kernel.panic_on_rcu_stall=1 rdinit=/init iommu.strict=1 ${APPEND:-}"
 
 case "$arch" in
 x86_64)

@@ -33,6 +33,9 @@ else
 fi
 rm -rf "$tmp"
 
+# The verdict's rules, each shown failing a deliberately broken run.
+"$TOP/scripts/verdict.py" selftest >>"$results" || true
+
 for arch in x86_64 arm64; do
 	"$TOP/scripts/arch-run.sh" "$arch" "" "$results"
 done

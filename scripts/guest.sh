@@ -25,7 +25,8 @@ $cc "${cflags[@]}" -o "$g/root/tests/dmatest" "$TOP/guest/dmatest.c"
 mapfile -t sts < <(grep -v -e '^#' -e '^$' "$TOP/guest/selftests")
 have=()
 for st in "${sts[@]}"; do
-	[ -f "$LINUX/$st" ] && have+=("$st")
+	[ -f "$LINUX/$st" ] || die "guest $arch: $st, listed in guest/selftests, is not in the tree"
+	have+=("$st")
 done
 if [ ${#have[@]} -gt 0 ]; then
 	kmake "$arch" "" -s headers
