@@ -17,9 +17,10 @@ rm -rf "$g/root"
 mkdir -p "$g/root/tests"
 cflags=(-static -O2 -Wall -Werror -I"$LINUX/tools/testing/selftests" -I"$TOP/guest")
 
-log "guest $arch: init and dmatest"
+log "guest $arch: init, dmatest and kunit"
 $cc "${cflags[@]}" -o "$g/root/init" "$TOP/guest/init.c"
 $cc "${cflags[@]}" -o "$g/root/tests/dmatest" "$TOP/guest/dmatest.c"
+$cc "${cflags[@]}" -o "$g/root/tests/kunit" "$TOP/guest/kunit.c"
 
 # Selftests from the kernel tree, against its exported uapi headers.
 mapfile -t sts < <(grep -v -e '^#' -e '^$' "$TOP/guest/selftests")
