@@ -4,7 +4,7 @@
 ARCH ?= x86_64
 S := scripts
 
-.PHONY: all run check checks deps tree import export config build guest boot bisect clean help
+.PHONY: all run check checks deps tree import export config build guest boot bisect mutate clean help
 
 all: run
 
@@ -49,6 +49,9 @@ boot: guest ## boot the built kernel for ARCH and judge the run
 
 bisect: ## build every prefix of the series on both arches
 	$(S)/bisect.sh
+
+mutate: tree ## apply each of mutations/ in turn, show which test kills it
+	$(S)/mutate.sh $(MUTATIONS)
 
 clean: ## remove build/ except the unpacked tree
 	rm -rf build/out-* build/runs build/guest-* build/checks build/*.txt
