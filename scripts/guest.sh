@@ -17,10 +17,14 @@ rm -rf "$g/root"
 mkdir -p "$g/root/tests"
 cflags=(-static -O2 -Wall -Werror -I"$LINUX/tools/testing/selftests" -I"$TOP/guest")
 
-log "guest $arch: init, dmatest and kunit"
+log "guest $arch: init, dmatest, kunit and svabench"
 $cc "${cflags[@]}" -o "$g/root/init" "$TOP/guest/init.c"
 $cc "${cflags[@]}" -o "$g/root/tests/dmatest" "$TOP/guest/dmatest.c"
 $cc "${cflags[@]}" -o "$g/root/tests/kunit" "$TOP/guest/kunit.c"
+# The benchmark, against the mock's interface in the tree (smoke run
+# in the tests; SVABENCH=full on the kernel command line for make bench)
+$cc "${cflags[@]}" -pthread -I"$LINUX/drivers/iommu" -o "$g/root/tests/svabench" \
+	"$TOP/guest/svabench.c"
 
 # Selftests from the kernel tree, against its exported uapi headers.
 mapfile -t sts < <(grep -v -e '^#' -e '^$' "$TOP/guest/selftests")
