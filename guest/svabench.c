@@ -14,7 +14,10 @@
  *     with nothing bound;
  *  3. bind and unbind: first bind of an mm, bind of a second endpoint
  *     (sharing the domain), the same endpoint again, unbind of the second
- *     and of the last endpoint, with 1 to 100 other processes bound.
+ *     and of the last endpoint, with 1 to 100 other processes bound;
+ *  4. on x86, kernel page tables allocated and freed with 0 to 100
+ *     processes bound: the time against nothing bound, and the
+ *     invalidations the deferred free sends.
  *
  * Each figure is the median of repeated runs, with the spread, printed as
  * "# BENCH figure name median min max unit" for scripts/bench.sh. The
@@ -601,14 +604,109 @@ out:
 	return ok;
 }
 
+/* 4. The x86 kernel page-table free, as bound mms grow */
+
+static int kpt(__u32 op)
+{
+	struct sva_mock_kernel_pgtable k = { .op = op };
+
+	return mock(SVA_MOCK_KERNEL_PGTABLE, &k);
+}
+
+/*
+ * Kernel page tables allocated and freed (memremap_pages() and
+ * memunmap_pages() of 2 MiB) with 0 to 100 processes bound: the time of
+ * a cycle against the same cycle with nothing bound, in the same run, and
+ * the kernel-range invalidations the deferred free sends per cycle to
+ * the instance the processes are bound on. Returns 0, or -1 if the
+ * figure cannot be measured, or 1 if this kernel frees no kernel page
+ * tables on demand (not x86).
+ */
+static int fig_kernel_pgtables(void)
+{
+	static const int full_levels[MAX_LEVELS] = { 0, 1, 10, 100 };
+	static const int smoke_levels[MAX_LEVELS] = { 0, 1, 3, -1 };
+	const int *levels = full ? full_levels : smoke_levels;
+	int cycles = full ? 16 : 4;
+	int eps[1], keep[128], nkept = 0, l, r, c, ret = 0;
+	struct sva_mock_counters c0, c1;
+	double t[MAX_REPS], inv[MAX_REPS], ratio[MAX_REPS], base = 0;
+	pid_t pids[128];
+	char name[64];
+
+	if (solo_eps(0, eps, 1) < 1)
+		return -1;
+	if (kpt(SVA_MOCK_KPT_MAP) == EOPNOTSUPP)
+		return 1;
+	kpt(SVA_MOCK_KPT_UNMAP);
+	for (l = 0; l < MAX_LEVELS && levels[l] >= 0; l++) {
+		while (nkept < levels[l]) {
+			pids[nkept] = bound_process(eps[0], &keep[nkept]);
+			if (pids[nkept] < 0) {
+				ret = -1;
+				goto out;
+			}
+			nkept++;
+		}
+		for (r = 0; r < reps; r++) {
+			double t0;
+
+			if (counters(&c0)) {
+				ret = -1;
+				goto out;
+			}
+			t0 = now_ns();
+			for (c = 0; c < cycles; c++) {
+				if (kpt(SVA_MOCK_KPT_MAP) ||
+				    kpt(SVA_MOCK_KPT_UNMAP)) {
+					ret = -1;
+					goto out;
+				}
+			}
+			t[r] = (now_ns() - t0) / cycles / 1e3;
+			/* The invalidations come from deferred work */
+			usleep(100000);
+			if (counters(&c1)) {
+				ret = -1;
+				goto out;
+			}
+			inv[r] = (double)(c1.instances[0].iotlb_invalidations -
+					  c0.instances[0].iotlb_invalidations) /
+				 cycles;
+		}
+		snprintf(name, sizeof(name), "cycle_%dproc", levels[l]);
+		if (!l) {
+			double v[MAX_REPS];
+
+			memcpy(v, t, sizeof(v));
+			base = report("kernel_pgtables", name, "us", v, reps);
+		} else {
+			report("kernel_pgtables", name, "us", t, reps);
+		}
+		for (r = 0; r < reps; r++)
+			ratio[r] = t[r] / base;
+		snprintf(name, sizeof(name), "cycle_%dproc_to_0proc", levels[l]);
+		report("kernel_pgtables", name, "x", ratio, reps);
+		snprintf(name, sizeof(name), "iotlb_per_cycle_%dproc", levels[l]);
+		report("kernel_pgtables", name, "commands", inv, reps);
+	}
+out:
+	for (c = 0; c < nkept; c++)
+		close(keep[c]);
+	for (c = 0; c < nkept; c++)
+		waitpid(pids[c], NULL, 0);
+	return ret;
+}
+
 int main(void)
 {
 	const char *mode = getenv("SVABENCH");
+	int ret;
 
 	full = mode && !strcmp(mode, "full");
 	reps = full ? 7 : 3;
 	psz = sysconf(_SC_PAGESIZE);
-	printf("KTAP version 1\n1..4\n");
+	printf("KTAP version 1\n1..5\n");
 	printf("# svabench: %s run, %d repetitions, %ld-byte pages\n",
 	       full ? "full" : "smoke", reps, psz);
 	fd = open(SVA_MOCK_PATH, O_RDWR);
@@ -621,5 +719,11 @@ int main(void)
 	result(fig_fault_throughput(), "fault_throughput");
 	result(fig_invalidations(), "invalidations");
 	result(fig_binds(), "binds");
+	ret = fig_kernel_pgtables();
+	if (ret > 0)
+		printf("ok %d kernel_pgtables # SKIP no kernel page tables to free on demand (x86 only)\n",
+		       ++nr_results);
+	else
+		result(!ret, "kernel_pgtables");
 	return nr_failed ? 1 : 0;
 }
