@@ -509,6 +509,18 @@ static pid_t bound_process(unsigned int ep, int *keep)
 	return pid;
 }
 
+/* Let the bound processes go and reap them */
+static void release_bound(const int *keep, const pid_t *pids, int n)
+{
+	int k;
+
+	/* Each holds the pipes of those forked before it: close all first */
+	for (k = 0; k < n; k++)
+		close(keep[k]);
+	for (k = 0; k < n; k++)
+		waitpid(pids[k], NULL, 0);
+}
+
 /* In a new process: the times of a first bind, a second and so on */
 static int bind_times(int a, int b2, double *out)
 {
@@ -610,11 +622,7 @@ static bool fig_binds(void)
 		}
 	}
 out:
-	/* Each holds the pipes of those forked before it: close all first */
-	for (k = 0; k < nkept; k++)
-		close(keep[k]);
-	for (k = 0; k < nkept; k++)
-		waitpid(pids[k], NULL, 0);
+	release_bound(keep, pids, nkept);
 	return ok;
 }
 
@@ -644,7 +652,7 @@ static int fig_kernel_pgtables(void)
 	int cycles = full ? 16 : 4;
 	int eps[1], keep[128], nkept = 0, l, r, c, ret = 0;
 	struct sva_mock_counters c0, c1;
-	double t[MAX_REPS], inv[MAX_REPS], ratio[MAX_REPS], base = 0;
+	double t[MAX_REPS], inv[MAX_REPS], ratio[MAX_REPS], base = 0, med;
 	pid_t pids[128];
 	char name[64];
 
@@ -689,14 +697,9 @@ static int fig_kernel_pgtables(void)
 				 cycles;
 		}
 		snprintf(name, sizeof(name), "cycle_%dproc", levels[l]);
-		if (!l) {
-			double v[MAX_REPS];
-
-			memcpy(v, t, sizeof(v));
-			base = report("kernel_pgtables", name, "us", v, reps);
-		} else {
-			report("kernel_pgtables", name, "us", t, reps);
-		}
+		med = report("kernel_pgtables", name, "us", t, reps);
+		if (!l)
+			base = med;
 		for (r = 0; r < reps; r++)
 			ratio[r] = t[r] / base;
 		snprintf(name, sizeof(name), "cycle_%dproc_to_0proc", levels[l]);
@@ -705,10 +708,7 @@ static int fig_kernel_pgtables(void)
 		report("kernel_pgtables", name, "commands", inv, reps);
 	}
 out:
-	for (c = 0; c < nkept; c++)
-		close(keep[c]);
-	for (c = 0; c < nkept; c++)
-		waitpid(pids[c], NULL, 0);
+	release_bound(keep, pids, nkept);
 	return ret;
 }
 
