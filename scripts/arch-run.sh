@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # arch-run.sh ARCH VARIANT RESULTS: build, boot and judge one kernel, and
-# append its results to RESULTS. VARIANT is "" or "debug".
+# append its results to RESULTS. VARIANT is "", "debug", "16k" or "64k"
+# (the last two arm64 only).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

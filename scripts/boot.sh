@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# boot.sh ARCH [debug]: boot the built kernel under QEMU (TCG) with the
+# boot.sh ARCH [debug|16k|64k]: boot the built kernel under QEMU (TCG) with the
 # architecture's emulated IOMMU and a virtio-blk disk behind it, run the
 # guest tests, and leave the console, the KTAP output and the host checks
-# in build/runs/ARCH[-debug]/.
+# in build/runs/ARCH[-VARIANT]/.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-arch=${1:?usage: boot.sh ARCH [debug]}
+arch=${1:?usage: boot.sh ARCH [debug|16k|64k]}
 variant=${2:-}
 check_arch "$arch"
 run=$BUILD/runs/$arch${variant:+-$variant}

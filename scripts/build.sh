@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# build.sh ARCH [debug]: configure and build the kernel image out of tree.
+# build.sh ARCH [debug|16k|64k]: configure and build the kernel image out of tree.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-arch=${1:?usage: build.sh ARCH [debug]}
+arch=${1:?usage: build.sh ARCH [debug|16k|64k]}
 variant=${2:-}
 check_arch "$arch"
 "$TOP/scripts/config.sh" "$arch" "$variant"

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # check.sh: the test suite. Applies the series, builds and boots both
-# architectures with their emulated IOMMU, runs the guest tests, boots the
-# x86_64 debug kernel (DEBUG=0 skips it), runs the static checks, and ends
-# with "N passed, N failed, N skipped". Exit status 1 if anything failed.
+# architectures with their emulated IOMMU, runs the guest tests, does the
+# same on arm64 with 16K and with 64K pages (PAGES=0 skips them), boots
+# the x86_64 debug kernel (DEBUG=0 skips it), runs the static checks, and
+# ends with "N passed, N failed, N skipped". Exit status 1 if anything
+# failed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -39,6 +41,11 @@ rm -rf "$tmp"
 for arch in x86_64 arm64; do
 	"$TOP/scripts/arch-run.sh" "$arch" "" "$results"
 done
+if [ "${PAGES:-1}" = 1 ]; then
+	for pages in 16k 64k; do
+		"$TOP/scripts/arch-run.sh" arm64 "$pages" "$results"
+	done
+fi
 if [ "${DEBUG:-1}" = 1 ]; then
 	"$TOP/scripts/arch-run.sh" x86_64 debug "$results"
 fi

@@ -1,19 +1,29 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# config.sh ARCH [debug]: tinyconfig + kconfig/ fragments, then verify that
-# every symbol a fragment asks for survived olddefconfig.
+# config.sh ARCH [debug|16k|64k]: tinyconfig + kconfig/ fragments, then
+# verify that every symbol a fragment asks for survived olddefconfig. The
+# debug variant adds debug.config (and kasan.config with KASAN=1), the 16k
+# and 64k ones (arm64) pages16k.config or pages64k.config.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-arch=${1:?usage: config.sh ARCH [debug]}
+arch=${1:?usage: config.sh ARCH [debug|16k|64k]}
 variant=${2:-}
 check_arch "$arch"
 out=$(kout "$arch" "$variant")
 frags=("$TOP/kconfig/common.config" "$TOP/kconfig/$arch.config")
-if [ "$variant" = debug ]; then
+case "$variant" in
+"") ;;
+debug)
 	frags+=("$TOP/kconfig/debug.config")
 	[ "${KASAN:-0}" = 1 ] && frags+=("$TOP/kconfig/kasan.config")
-fi
+	;;
+16k | 64k)
+	[ "$arch" = arm64 ] || die "the $variant variant is arm64's"
+	frags+=("$TOP/kconfig/pages$variant.config")
+	;;
+*) die "unknown variant '$variant' (use debug, 16k or 64k)" ;;
+esac
 extra=${KCONFIG_EXTRA:-}
 [ -n "$extra" ] && frags+=("$extra")
 

@@ -27,7 +27,8 @@ check_arch() {
 }
 
 # Per-architecture make arguments for an out-of-tree kernel build.
-# VARIANT is "" for the normal kernel or "debug" for the debug kernel.
+# VARIANT is "" for the normal kernel, "debug" for the debug kernel, "16k"
+# or "64k" for the arm64 kernel with 16K or 64K pages.
 kout() { echo "$BUILD/out-$1${2:+-$2}"; }
 
 kmake_args() {
