@@ -81,10 +81,17 @@ static void read_kmsg(void)
 		text = kmsg_text(rec);
 		if (!text)
 			continue;
+		/*
+		 * A suite's lines are indented but for its result line;
+		 * other kernel messages may come in between
+		 */
 		for (line = strtok_r(text, "\n", &save);
 		     line && kmsg_lines < MAX_LINES;
 		     line = strtok_r(NULL, "\n", &save))
-			kmsg[kmsg_lines++] = strdup(line);
+			if ((!strncmp(line, "    ", 4) || !strncmp(line, "ok ", 3) ||
+			     !strncmp(line, "not ok ", 7)) &&
+			    (kmsg[kmsg_lines] = strdup(line)))
+				kmsg_lines++;
 		free(text);
 	}
 	close(fd);
@@ -126,6 +133,7 @@ static int report_from_kmsg(int num, const char *name)
 			start = i;
 	if (start < 0)
 		return -1;
+	/* The suite's own result line, the only one not indented */
 	for (i = start; i < kmsg_lines; i++)
 		if (suite_result(kmsg[i], name, &failed))
 			break;
@@ -163,11 +171,17 @@ static int report_suite(int num, const char *name)
 		if ((!nr && line[0] != ' ' && !strncmp(line, "KTAP", 4)) ||
 		    (line[0] != ' ' && !strncmp(line, "1..", 3)))
 			continue;
-		lines[nr++] = strdup(line);
-		if (sscanf(line, "    1..%d", &k) == 1)
+		lines[nr] = strdup(line);
+		if (!lines[nr])
+			break;
+		nr++;
+		/* The suite's own lines are indented by exactly four */
+		if (strncmp(line, "    ", 4) || line[4] == ' ')
+			continue;
+		if (sscanf(line + 4, "1..%d", &k) == 1)
 			plan = k;
-		else if ((sscanf(line, "    ok %d ", &k) == 1 ||
-			  sscanf(line, "    not ok %d ", &k) == 1) &&
+		else if ((sscanf(line + 4, "ok %d", &k) == 1 ||
+			  sscanf(line + 4, "not ok %d", &k) == 1) &&
 			 k > 0 && k <= MAX_CASES && !seen[k]) {
 			seen[k] = 1;
 			cases++;
