@@ -4,7 +4,7 @@
 ARCH ?= x86_64
 S := scripts
 
-.PHONY: all run check checks deps tree import export config build guest boot bisect mutate bench clean help
+.PHONY: all run check checks deps tree import export config build guest boot bisect mutate matrix bench clean help
 
 all: run
 
@@ -52,6 +52,9 @@ bisect: ## build every prefix of the series on both arches
 
 mutate: tree ## apply each of mutations/ in turn, show which test kills it
 	$(S)/mutate.sh $(MUTATIONS)
+
+matrix: tree ## build the touched directories with Debian's configs and SVA off/modules
+	$(S)/matrix.sh $(ARCHES)
 
 bench: tree ## run the SVA benchmark in full on both arches (ARCHES=...)
 	$(S)/bench.sh $(ARCHES)

@@ -14,7 +14,7 @@
  *     with nothing bound;
  *  3. bind and unbind: first bind of an mm, bind of a second endpoint
  *     (sharing the domain), the same endpoint again, unbind of the second
- *     and of the last endpoint, with 1 to 100 other processes bound;
+ *     and of the last endpoint, with 1 to 1000 processes bound;
  *  4. on x86, kernel page tables allocated and freed with 0 to 100
  *     processes bound: the time against nothing bound, and the
  *     invalidations the deferred free sends.
@@ -473,52 +473,71 @@ static bool fig_invalidations(void)
 
 /* 3. Bind and unbind as bound processes grow */
 
-/* A process bound to @ep until its pipe closes */
-static pid_t bound_process(unsigned int ep, int *keep)
+/*
+ * Processes kept bound to an endpoint until released. They all wait for
+ * the end of one pipe, so that a thousand of them take two descriptors.
+ */
+#define MAX_BOUND	1024
+
+struct bound_set {
+	int hold[2];
+	pid_t pids[MAX_BOUND];
+	int n;
+};
+
+static int bound_init(struct bound_set *s)
 {
-	int p[2], ready[2];
+	s->n = 0;
+	return pipe(s->hold);
+}
+
+/* One more process of @s, bound to @ep; -1 if it could not bind */
+static int bound_add(struct bound_set *s, unsigned int ep)
+{
+	int ready[2];
 	pid_t pid;
 	char c;
 
-	if (pipe(p) || pipe(ready))
+	if (s->n == MAX_BOUND || pipe(ready))
 		return -1;
 	pid = fork();
 	if (pid == 0) {
 		struct sva_mock_bind b;
 		int f = open(SVA_MOCK_PATH, O_RDWR);
 
-		close(p[1]);
+		close(s->hold[1]);
 		close(ready[0]);
 		c = f >= 0 && !bind_ep(f, ep, &b);
 		if (write(ready[1], &c, 1) != 1)
 			_exit(1);
 		/* Until the parent closes its end */
-		if (read(p[0], &c, 1) < 0)
+		if (read(s->hold[0], &c, 1) < 0)
 			_exit(1);
 		_exit(0);
 	}
-	close(p[0]);
 	close(ready[1]);
 	if (pid < 0 || read(ready[0], &c, 1) != 1 || !c) {
 		close(ready[0]);
-		close(p[1]);
+		if (pid > 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+		}
 		return -1;
 	}
 	close(ready[0]);
-	*keep = p[1];
-	return pid;
+	s->pids[s->n++] = pid;
+	return 0;
 }
 
-/* Let the bound processes go and reap them */
-static void release_bound(const int *keep, const pid_t *pids, int n)
+static void bound_release(struct bound_set *s)
 {
 	int k;
 
-	/* Each holds the pipes of those forked before it: close all first */
-	for (k = 0; k < n; k++)
-		close(keep[k]);
-	for (k = 0; k < n; k++)
-		waitpid(pids[k], NULL, 0);
+	close(s->hold[1]);
+	close(s->hold[0]);
+	for (k = 0; k < s->n; k++)
+		waitpid(s->pids[k], NULL, 0);
+	s->n = 0;
 }
 
 /* In a new process: the times of a first bind, a second and so on */
@@ -577,7 +596,7 @@ static int bind_times(int a, int b2, double *out)
 
 static bool fig_binds(void)
 {
-	static const int full_levels[MAX_LEVELS] = { 1, 10, 100, 0 };
+	static const int full_levels[MAX_LEVELS] = { 1, 10, 100, 1000 };
 	static const int smoke_levels[MAX_LEVELS] = { 1, 4, 0, 0 };
 	const int *levels = full ? full_levels : smoke_levels;
 	static const char *const what[4] = {
@@ -585,23 +604,22 @@ static bool fig_binds(void)
 		"unbind_last",
 	};
 	int eps[SVA_MOCK_MAX_ENDPOINTS], peer_eps[SVA_MOCK_MAX_ENDPOINTS];
-	int keep[128], nkept = 0, l, r, k, peer;
-	pid_t pids[128];
+	static struct bound_set bound;
 	double v[4][MAX_REPS];
+	int l, r, k, peer;
 	bool ok = true;
 
 	peer = peer_instance(0);
-	if (solo_eps(0, eps, 1) < 1 || peer < 0 || solo_eps(peer, peer_eps, 1) < 1)
+	if (solo_eps(0, eps, 1) < 1 || peer < 0 ||
+	    solo_eps(peer, peer_eps, 1) < 1 || bound_init(&bound))
 		return false;
 	for (l = 0; l < MAX_LEVELS && levels[l]; l++) {
 		/* levels[l] processes bound, this one's child included */
-		while (nkept < levels[l] - 1) {
-			pids[nkept] = bound_process(eps[0], &keep[nkept]);
-			if (pids[nkept] < 0) {
+		while (bound.n < levels[l] - 1) {
+			if (bound_add(&bound, eps[0])) {
 				ok = false;
 				goto out;
 			}
-			nkept++;
 		}
 		for (r = 0; r < reps; r++) {
 			double t[4];
@@ -622,7 +640,7 @@ static bool fig_binds(void)
 		}
 	}
 out:
-	release_bound(keep, pids, nkept);
+	bound_release(&bound);
 	return ok;
 }
 
@@ -650,10 +668,10 @@ static int fig_kernel_pgtables(void)
 	static const int smoke_levels[MAX_LEVELS] = { 0, 1, 3, -1 };
 	const int *levels = full ? full_levels : smoke_levels;
 	int cycles = full ? 16 : 4;
-	int eps[1], keep[128], nkept = 0, l, r, c, ret = 0;
+	int eps[1], l, r, c, ret = 0;
+	static struct bound_set bound;
 	struct sva_mock_counters c0, c1;
 	double t[MAX_REPS], inv[MAX_REPS], ratio[MAX_REPS], base = 0, med;
-	pid_t pids[128];
 	char name[64];
 
 	if (solo_eps(0, eps, 1) < 1)
@@ -661,14 +679,14 @@ static int fig_kernel_pgtables(void)
 	if (kpt(SVA_MOCK_KPT_MAP) == EOPNOTSUPP)
 		return 1;
 	kpt(SVA_MOCK_KPT_UNMAP);
+	if (bound_init(&bound))
+		return -1;
 	for (l = 0; l < MAX_LEVELS && levels[l] >= 0; l++) {
-		while (nkept < levels[l]) {
-			pids[nkept] = bound_process(eps[0], &keep[nkept]);
-			if (pids[nkept] < 0) {
+		while (bound.n < levels[l]) {
+			if (bound_add(&bound, eps[0])) {
 				ret = -1;
 				goto out;
 			}
-			nkept++;
 		}
 		for (r = 0; r < reps; r++) {
 			double t0;
@@ -708,7 +726,7 @@ static int fig_kernel_pgtables(void)
 		report("kernel_pgtables", name, "commands", inv, reps);
 	}
 out:
-	release_bound(keep, pids, nkept);
+	bound_release(&bound);
 	return ret;
 }
 
