@@ -125,13 +125,26 @@ else
 	fi
 fi
 
+# builds_obj OUT OBJ: whether the configuration of OUT builds OBJ into its
+# kernel. An object an earlier configuration left in OUT (a KASAN build's,
+# say) does not count: the objects linked are those vmlinux.a lists.
+builds_obj() {
+	if [ -f "$1/vmlinux.a" ]; then
+		[ -n "${linked[$1]:-}" ] || linked[$1]=" $(cd "$1" && ar t vmlinux.a | tr '\n' ' ')"
+		[[ ${linked[$1]} == *" $2 "* ]]
+	else
+		[ -f "$1/$2" ]
+	fi
+}
+declare -A linked=()
+
 # --- sparse and W=1, per architecture ---------------------------------------
 for arch in x86_64 arm64; do
 	out=$(kout "$arch")
 	[ -f "$out/.config" ] || { result FAIL "sparse $arch" "kernel not configured"; continue; }
 	objs=()
 	for f in "${touched_c[@]}"; do
-		[ -f "$out/${f%.c}.o" ] && objs+=("${f%.c}.o")
+		builds_obj "$out" "${f%.c}.o" && objs+=("${f%.c}.o")
 	done
 	base_tree
 	# W=1 over drivers/iommu/: a new warning in the series fails.
@@ -192,7 +205,7 @@ else
 	n=0
 	for f in "${touched_c[@]}"; do
 		for arch in x86_64 arm64; do
-			if [ -f "$(kout "$arch")/${f%.c}.o" ]; then
+			if builds_obj "$(kout "$arch")" "${f%.c}.o"; then
 				cocci_objs[$arch]+=" ${f%.c}.o"
 				n=$((n + 1))
 				break
