@@ -40,7 +40,8 @@ kmake "$arch" "$variant" -s tinyconfig >/dev/null
 	"$out/.config" "${frags[@]}" >"$out/merge_config.log")
 kmake "$arch" "$variant" -s olddefconfig >/dev/null
 
-# Every CONFIG_X=v and "# CONFIG_X is not set" in a fragment must hold.
+# Every CONFIG_X=v and "# CONFIG_X is not set" in a fragment must hold
+# (the last fragment's, where several name X).
 bad=
 while IFS= read -r line; do
 	case "$line" in
@@ -61,7 +62,13 @@ while IFS= read -r line; do
 		fi
 		;;
 	esac
-done < <(cat "${frags[@]}")
+done < <(cat "${frags[@]}" | awk '
+	# A later fragment overrides an earlier one: check the last word on
+	# each symbol.
+	/^CONFIG_[A-Za-z0-9_]*=/ { s = $0; sub(/=.*/, "", s) }
+	/^# CONFIG_[A-Za-z0-9_]* is not set$/ { s = $2 }
+	s != "" { if (!(s in last)) order[n++] = s; last[s] = $0; s = "" }
+	END { for (i = 0; i < n; i++) print last[order[i]] }')
 [ -z "$bad" ] || die "config $arch${variant:+ $variant}: olddefconfig dropped$bad (missing dependency?)"
 echo "$stamp" >"$out/.config.stamp"
 log "config $arch${variant:+ $variant}: all fragment symbols set"

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Install the Debian packages listed in scripts/packages.txt that are missing.
+# deps.sh [LIST]: install the Debian packages listed in LIST (default
+# scripts/packages.txt) that are missing.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-mapfile -t want < <(grep -v -e '^#' -e '^$' "$TOP/scripts/packages.txt")
+list=${1:-$TOP/scripts/packages.txt}
+mapfile -t want < <(grep -v -e '^#' -e '^$' "$list")
 missing=()
 for p in "${want[@]}"; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

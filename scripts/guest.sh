@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # guest.sh ARCH: build the guest initramfs (static init + static test
 # programs) for ARCH into build/guest-ARCH/initramfs.cpio. GUEST_EXTRA may
-# name more C test programs to include.
+# name more C test programs to include, GUEST_SELFTESTS another list of the
+# tree's selftests than guest/selftests.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -27,7 +28,8 @@ $cc "${cflags[@]}" -pthread -I"$LINUX/drivers/iommu" -o "$g/root/tests/svabench"
 	"$TOP/guest/svabench.c"
 
 # Selftests from the kernel tree, against its exported uapi headers.
-mapfile -t sts < <(grep -v -e '^#' -e '^$' "$TOP/guest/selftests")
+# GUEST_SELFTESTS names another list (make bench's other kernels: none).
+mapfile -t sts < <(grep -v -e '^#' -e '^$' "${GUEST_SELFTESTS:-$TOP/guest/selftests}")
 have=()
 for st in "${sts[@]}"; do
 	[ -f "$LINUX/$st" ] || die "guest $arch: $st, listed in guest/selftests, is not in the tree"
