@@ -9,7 +9,10 @@
 #            figure 4 only, in build/bench/base/;
 #  upstream  Debian's linux-source-6.12 with the mock ported to it
 #            (upstream/, a workspace-carried series): every figure, in
-#            build/upstream/. BENCH_UPSTREAM=0 leaves it out.
+#            build/upstream/.
+#
+# BENCH_KERNELS (default "series base upstream") picks the kernels to run;
+# the table takes the other kernels' figures from their last CSV.
 #
 # Each kernel is built and booted with SVABENCH=full; the "# BENCH" lines
 # of its run go to build/bench/KERNEL-ARCH.csv (the series' also to
@@ -26,8 +29,12 @@ for arch in "${arches[@]}"; do check_arch "$arch"; done
 out=$BUILD/bench
 mkdir -p "$out"
 "$TOP/scripts/tree.sh"
-upstream=${BENCH_UPSTREAM:-1}
-[ "$upstream" = 0 ] || "$TOP/scripts/deps.sh" "$TOP/scripts/packages-bench.txt"
+kernels=" ${BENCH_KERNELS:-series base upstream} "
+for k in $kernels; do
+	case "$k" in series | base | upstream) ;; *) die "bench: unknown kernel '$k'" ;; esac
+done
+want() { [[ "$kernels" == *" $1 "* ]]; }
+! want upstream || "$TOP/scripts/deps.sh" "$TOP/scripts/packages-bench.txt"
 
 BASE_BUILD=$BUILD/bench/base
 UP_BUILD=$BUILD/upstream
@@ -128,17 +135,18 @@ bench_kernel() {
 	cp "$ktap" "$out/$name-$arch.ktap"
 }
 
-[ "$upstream" = 0 ] || upstream_tree
+! want upstream || upstream_tree
 for arch in "${arches[@]}"; do
-	check_arch "$arch"
-	bench_kernel series "$arch" "$BUILD" "${KCONFIG_EXTRA:-}" "" ""
-	cp "$out/series-$arch.csv" "$out/$arch.csv"
-	if [ "$arch" = x86_64 ]; then
+	if want series; then
+		bench_kernel series "$arch" "$BUILD" "${KCONFIG_EXTRA:-}" "" ""
+		cp "$out/series-$arch.csv" "$out/$arch.csv"
+	fi
+	if want base && [ "$arch" = x86_64 ]; then
 		base_tree
 		bench_kernel base "$arch" "$BASE_BUILD" "$TOP/kconfig/bench-base.config" \
 			kernel_pgtables /dev/null
 	fi
-	[ "$upstream" = 0 ] ||
+	! want upstream ||
 		bench_kernel upstream "$arch" "$UP_BUILD" "$TOP/upstream/upstream.config" "" /dev/null
 done
 
@@ -162,7 +170,7 @@ for a in arches:
     series = load('%s/series-%s.csv' % (out, a))
     base = load('%s/base-%s.csv' % (out, a))
     up = load('%s/upstream-%s.csv' % (out, a))
-    w = max(len(k[1]) for k in series)
+    w = max([len(k[1]) for k in series] + [10])
     print('\n%s: series median [min-max]; base, upstream 6.12 medians; series/base, series/upstream' % a)
     print('%-16s %-*s %-9s %-30s %-10s %-10s %-8s %s' % ('figure', w, 'name', 'unit',
           'series', 'base', 'upstream', 's/base', 's/upstream'))

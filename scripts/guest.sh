@@ -40,7 +40,7 @@ if [ ${#have[@]} -gt 0 ]; then
 	for st in "${have[@]}"; do
 		name=$(basename "$st" .c)
 		log "guest $arch: selftest $name"
-		$cc "${cflags[@]}" -I"$out/usr/include" -I"$LINUX/$(dirname "$st")" \
+		$cc "${cflags[@]}" -pthread -I"$out/usr/include" -I"$LINUX/$(dirname "$st")" \
 			-o "$g/root/tests/$name" "$LINUX/$st"
 	done
 fi

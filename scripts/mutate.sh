@@ -55,6 +55,8 @@ run_kernel() {
 		$([ "$1" = x86_64-debug ] && echo debug) || true
 	rm -f "$2"
 	"$TOP/scripts/verdict.py" run "$1" "$BUILD/runs/$1" "$2" >/dev/null 2>&1 || true
+	# The guest's output, for the messages of the tests that failed
+	cp "$BUILD/runs/$1/ktap.txt" "${2%.verdict}.ktap" 2>/dev/null || true
 }
 
 # The unmutated kernels must pass, or every mutation would look killed.
