@@ -4,6 +4,7 @@
 # base + patches 1..2, ...) for each ARCH (default: x86_64 arm64) and name
 # the first patch that breaks a build. Uses its own git worktree and out
 # dirs, so build/linux is not touched; ccache makes the later steps cheap.
+# BISECT_FROM=N starts at the prefix that ends with patch N.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -23,6 +24,7 @@ t0=$(date +%s)
 i=0
 for c in "${commits[@]}"; do
 	i=$((i + 1))
+	[ "$i" -ge "${BISECT_FROM:-1}" ] || continue
 	git -C "$wt" checkout -q --detach "$c"
 	subj=$(git -C "$wt" log -1 --format=%s)
 	for arch in "${arches[@]}"; do
