@@ -45,7 +45,7 @@ BAD = re.compile(
     r'INFO: task .* blocked|soft lockup|hard LOCKUP|rcu: INFO|'
     r'Call [Tt]race:|cut here|'
     r'DMAR: \[DMA (Read|Write)|DMAR: DRHD: handling fault|arm-smmu-v3 .*event 0x|'
-    r'iommu-sva-mock: cannot set up')
+    r'iommu-sva-mock: cannot set up|Trying to free nonexistent resource')
 
 
 def parse_ktap(lines):
@@ -248,6 +248,10 @@ SELFTEST_BROKEN = {
                                            'planned no test'),
     'the mock failing to set up fails the console': (
         SELFTEST_GOOD, 'iommu-sva-mock: cannot set up: -12\n', 'cannot set up'),
+    'a resource released with the wrong range fails the console': (
+        SELFTEST_GOOD,
+        'resource: Trying to free nonexistent resource <0x00fcf8000000-0x00fcf81fffff>\n',
+        'nonexistent resource'),
     'a kernel warning fails the console': (
         SELFTEST_GOOD, 'WARNING: CPU: 0 PID: 1 at drivers/iommu/iommu.c:1\n',
         'WARNING'),
