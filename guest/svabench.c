@@ -22,12 +22,14 @@
  * Each figure is the median of repeated runs, with the spread, printed as
  * "# BENCH figure name median min max unit" for scripts/bench.sh. The
  * program is also a KTAP test: one result per figure, which fails when the
- * figure could not be measured. With SVABENCH=full in the environment
+ * figure could not be measured. SVABENCH_ONLY, SVABENCH_CPU and
+ * SVABENCH_WQ_CPU (below) narrow a run down. With SVABENCH=full in the environment
  * (the guest's kernel command line) it runs the full sizes; otherwise a
  * short smoke run, as part of the test suite.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -780,6 +782,34 @@ static bool selected(const char *figure)
 	return false;
 }
 
+/*
+ * SVABENCH_CPU=N runs the benchmark on CPU N, and SVABENCH_WQ_CPU=N the
+ * kernel's unbound work items (the IOPF queue's among them) on CPU N:
+ * where the fault path's wake-ups cross CPUs, and where they do not.
+ */
+static void place(void)
+{
+	const char *cpu = getenv("SVABENCH_CPU");
+	const char *wq = getenv("SVABENCH_WQ_CPU");
+
+	if (cpu && *cpu) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(atoi(cpu), &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			printf("# SVABENCH_CPU=%s: %s\n", cpu, strerror(errno));
+	}
+	if (wq && *wq) {
+		FILE *f = fopen("/sys/devices/virtual/workqueue/cpumask", "w");
+
+		if (!f || fprintf(f, "%x\n", 1U << atoi(wq)) < 0 || fclose(f))
+			printf("# SVABENCH_WQ_CPU=%s: %s\n", wq, strerror(errno));
+	}
+	printf("# svabench: benchmark on CPU %s, unbound work on CPU %s\n",
+	       cpu && *cpu ? cpu : "any", wq && *wq ? wq : "any");
+}
+
 int main(void)
 {
 	const char *mode = getenv("SVABENCH");
@@ -796,6 +826,7 @@ int main(void)
 		printf("# %s: %s\n", SVA_MOCK_PATH, strerror(errno));
 		return 1;
 	}
+	place();
 	fflush(stdout);
 	if (selected("faults"))
 		result(fig_faults(), "faults");
