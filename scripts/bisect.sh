@@ -43,4 +43,4 @@ for c in "${commits[@]}"; do
 		log "bisect: patch $i/$((${#commits[@]})) builds on $arch ($(($(date +%s) - s)) s): $subj"
 	done
 done
-log "bisect: all ${#commits[@]} prefixes build on ${arches[*]} in $(($(date +%s) - t0)) s"
+log "bisect: prefixes ${BISECT_FROM:-1} to ${#commits[@]} build on ${arches[*]} in $(($(date +%s) - t0)) s"
