@@ -22,16 +22,16 @@
  * Each figure is the median of repeated runs, with the spread, printed as
  * "# BENCH figure name median min max unit" for scripts/bench.sh. The
  * program is also a KTAP test: one result per figure, which fails when the
- * figure could not be measured. SVABENCH_ONLY, SVABENCH_CPU and
- * SVABENCH_WQ_CPU (below) narrow a run down. With SVABENCH=full in the environment
+ * figure could not be measured. With SVABENCH=full in the environment
  * (the guest's kernel command line) it runs the full sizes; otherwise a
- * short smoke run, as part of the test suite.
+ * short smoke run, as part of the test suite. SVABENCH_ONLY, SVABENCH_CPU
+ * and SVABENCH_WQ_CPU (below) narrow a run down.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <sched.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -368,15 +368,15 @@ static bool measure_op(int op, size_t len, const int *eps, int n,
 	unsigned int inst = topo.endpoints[eps[0]].instance;
 	char *p = map(len);
 	double t0, t1;
-	int i;
+	int i, regions;
 
 	if (!p)
 		return false;
 	/* The most 1 GiB regions a measured range touched (at_floor()) */
-	if ((int)(((uintptr_t)p + len - 1) / (1UL << 30) -
-		  (uintptr_t)p / (1UL << 30) + 1) > op_regions)
-		op_regions = ((uintptr_t)p + len - 1) / (1UL << 30) -
-			     (uintptr_t)p / (1UL << 30) + 1;
+	regions = ((uintptr_t)p + len - 1) / (1UL << 30) -
+		  (uintptr_t)p / (1UL << 30) + 1;
+	if (regions > op_regions)
+		op_regions = regions;
 	touch(p, len);
 	if (counters(&c0))
 		return false;
