@@ -3,9 +3,11 @@
 # check.sh: the test suite. Applies the series, builds and boots both
 # architectures with their emulated IOMMU, runs the guest tests, does the
 # same on arm64 with 16K and with 64K pages (PAGES=0 skips them), boots
-# the x86_64 debug kernel (DEBUG=0 skips it), runs the static checks, and
-# ends with "N passed, N failed, N skipped". Exit status 1 if anything
-# failed.
+# the x86_64 debug kernel (DEBUG=0 skips it), boots the x86_64 kernels
+# again on the VT-d with page requests and the SVA test devices (VTD=0
+# skips them; scripts/qemu.sh builds that QEMU once), runs the static
+# checks, and ends with "N passed, N failed, N skipped". Exit status 1 if
+# anything failed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -41,6 +43,9 @@ rm -rf "$tmp"
 for arch in x86_64 arm64; do
 	"$TOP/scripts/arch-run.sh" "$arch" "" "$results"
 done
+if [ "${VTD:-1}" = 1 ]; then
+	"$TOP/scripts/arch-run.sh" x86_64 "" "$results" vtd
+fi
 if [ "${PAGES:-1}" = 1 ]; then
 	for pages in 16k 64k; do
 		"$TOP/scripts/arch-run.sh" arm64 "$pages" "$results"
@@ -48,6 +53,9 @@ if [ "${PAGES:-1}" = 1 ]; then
 fi
 if [ "${DEBUG:-1}" = 1 ]; then
 	"$TOP/scripts/arch-run.sh" x86_64 debug "$results"
+	if [ "${VTD:-1}" = 1 ]; then
+		"$TOP/scripts/arch-run.sh" x86_64 debug "$results" vtd
+	fi
 fi
 "$TOP/scripts/checks.sh" "$results"
 

@@ -41,18 +41,23 @@ trap restore EXIT
 # field FILE NAME: the value of the header line "NAME: value".
 field() { sed -n "s/^$2: *//p" "$1" | head -1; }
 
-# build_kernel KERNEL: build it (x86_64, x86_64-debug or arm64).
+# build_kernel KERNEL: build it (x86_64, x86_64-debug, x86_64-vtd or arm64;
+# x86_64-vtd is the x86_64 kernel on the vtd machine of scripts/boot.sh).
 build_kernel() {
 	case "$1" in
 	x86_64-debug) "$TOP/scripts/build.sh" x86_64 debug ;;
+	x86_64-vtd) "$TOP/scripts/build.sh" x86_64 ;;
 	*) "$TOP/scripts/build.sh" "$1" ;;
 	esac
 }
 
 # run_kernel KERNEL VERDICT: boot it and judge the run into VERDICT.
 run_kernel() {
-	BOOT_TIMEOUT=${BOOT_TIMEOUT:-300} "$TOP/scripts/boot.sh" ${1%-debug} \
-		$([ "$1" = x86_64-debug ] && echo debug) || true
+	local arch=${1%%-*} variant= machine=
+	[ "$1" = x86_64-debug ] && variant=debug
+	[ "$1" = x86_64-vtd ] && machine=vtd
+	BOOT_TIMEOUT=${BOOT_TIMEOUT:-300} "$TOP/scripts/boot.sh" "$arch" \
+		"$variant" $machine || true
 	rm -f "$2"
 	"$TOP/scripts/verdict.py" run "$1" "$BUILD/runs/$1" "$2" >/dev/null 2>&1 || true
 	# The guest's output, for the messages of the tests that failed
@@ -67,11 +72,11 @@ for m in "${muts[@]}"; do
 done
 for k in "${kernels[@]}"; do
 	case "$k" in
-	x86_64 | arm64 | x86_64-debug) ;;
-	*) die "$k: Kernel: must be x86_64, x86_64-debug or arm64" ;;
+	x86_64 | arm64 | x86_64-debug | x86_64-vtd) ;;
+	*) die "$k: Kernel: must be x86_64, x86_64-debug, x86_64-vtd or arm64" ;;
 	esac
 	build_kernel "$k"
-	"$TOP/scripts/guest.sh" "${k%-debug}"
+	"$TOP/scripts/guest.sh" "${k%%-*}"
 	run_kernel "$k" "$res/baseline-$k.verdict"
 	! grep -q '^FAIL' "$res/baseline-$k.verdict" ||
 		die "the unmutated $k kernel fails: $(grep -m3 '^FAIL' "$res/baseline-$k.verdict")"
