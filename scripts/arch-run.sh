@@ -16,8 +16,11 @@ check_arch "$arch"
 
 mkdir -p "$BUILD"
 if [ -n "$machine" ]; then
-	if ! q=$("$TOP/scripts/qemu.sh" 2> >(tee "$BUILD/qemu-$label.log" >&2)); then
-		why=$(grep '^ERROR:' "$BUILD/qemu-$label.log" | tail -1)
+	rc=0
+	q=$("$TOP/scripts/qemu.sh" 2>"$BUILD/qemu-$label.log") || rc=$?
+	cat "$BUILD/qemu-$label.log" >&2
+	if [ "$rc" != 0 ]; then
+		why=$(grep '^ERROR:' "$BUILD/qemu-$label.log" | tail -1 || true)
 		echo "FAIL $label: QEMU of the $machine machine builds # ${why#ERROR: }" >>"$results"
 		exit 0
 	fi
@@ -25,7 +28,7 @@ if [ -n "$machine" ]; then
 	echo "PASS $label: QEMU of the $machine machine builds # $(head -1 "$(dirname "$q")/version")" >>"$results"
 fi
 if ! "$TOP/scripts/build.sh" "$arch" "$variant" 2> >(tee "$BUILD/build-$label.log" >&2); then
-	why=$(grep '^ERROR:' "$BUILD/build-$label.log" | tail -1)
+	why=$(grep '^ERROR:' "$BUILD/build-$label.log" | tail -1 || true)
 	echo "FAIL $label: kernel configures and builds # ${why#ERROR: }" >>"$results"
 	exit 0
 fi

@@ -40,21 +40,30 @@ rm -rf "$tmp"
 # The verdict's rules, each shown failing a deliberately broken run.
 "$TOP/scripts/verdict.py" selftest >>"$results" || true
 
+# run ARCH VARIANT [MACHINE]: one kernel's run; a run that stops on an
+# error is a failure of its own, and the others still run
+run() {
+	local rc=0
+	"$TOP/scripts/arch-run.sh" "$1" "$2" "$results" ${3:-} || rc=$?
+	[ "$rc" = 0 ] ||
+		echo "FAIL $1${2:+-$2}${3:+-$3}: run completes # arch-run.sh exit status $rc" >>"$results"
+}
+
 for arch in x86_64 arm64; do
-	"$TOP/scripts/arch-run.sh" "$arch" "" "$results"
+	run "$arch" ""
 done
 if [ "${VTD:-1}" = 1 ]; then
-	"$TOP/scripts/arch-run.sh" x86_64 "" "$results" vtd
+	run x86_64 "" vtd
 fi
 if [ "${PAGES:-1}" = 1 ]; then
 	for pages in 16k 64k; do
-		"$TOP/scripts/arch-run.sh" arm64 "$pages" "$results"
+		run arm64 "$pages"
 	done
 fi
 if [ "${DEBUG:-1}" = 1 ]; then
-	"$TOP/scripts/arch-run.sh" x86_64 debug "$results"
+	run x86_64 debug
 	if [ "${VTD:-1}" = 1 ]; then
-		"$TOP/scripts/arch-run.sh" x86_64 debug "$results" vtd
+		run x86_64 debug vtd
 	fi
 fi
 "$TOP/scripts/checks.sh" "$results"
